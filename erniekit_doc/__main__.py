@@ -1,0 +1,3 @@
+from erniekit_doc.cli import main
+
+raise SystemExit(main())

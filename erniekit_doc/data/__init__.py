@@ -1,0 +1,1 @@
+"""Data layer: ERNIEKit records, validation, streaming sources and mixing."""
