@@ -232,7 +232,8 @@ def _type_name(tp) -> str:
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         return _type_name(args[0]) + " or null"
     if origin in (list, List):
-        return "a list of " + _type_name(typing.get_args(tp)[0]) + "s (or a comma-separated string)"
+        plural = {bool: "booleans", int: "integers", float: "numbers", str: "strings"}[typing.get_args(tp)[0]]
+        return f"a list of {plural} (or a comma-separated string)"
     return {bool: "true/false", int: "an integer", float: "a number", str: "a string"}.get(tp, getattr(tp, "__name__", str(tp)))
 
 
@@ -327,7 +328,8 @@ def _build(cls, data: Dict[str, Any], origin: str, prefix: str, errors: List[str
         full = prefix + key
         where = key_origin.get(full) or _where(origin, lines, key)
         if key not in fields:
-            errors.append(f"{where}: {full}: unknown key{suggestion(key, fields)}; "
+            hint = suggestion(key, fields).replace('"', '"' + prefix, 1) if prefix else suggestion(key, fields)
+            errors.append(f"{where}: {full}: unknown key{hint}; "
                           f"`erniekit-doc config keys` lists the accepted keys")
             continue
         tp = hints[key]
@@ -403,8 +405,9 @@ def parse_override(arg: str) -> Tuple[List[str], Any]:
 
 
 def apply_overrides(data: Dict[str, Any], overrides: Sequence[str], key_origin: Dict[str, str]) -> Dict[str, Any]:
+    lines = dict(getattr(data, "lines", {}))
     data = _LineDict(data)
-    data.lines = dict(getattr(data, "lines", {}))
+    data.lines = lines
     for arg in overrides:
         path, value = parse_override(arg)
         node = data

@@ -53,19 +53,27 @@ class RecordStream:
 
     def __iter__(self) -> Iterator[Record]:
         bad_in_a_row = 0
+        ratio_checked = False
         for s, i in self.mixer:
+            if not ratio_checked and all(p > 0 for p in self.mixer.passes):
+                self.guard.finish()  # small data sets: check the ratio once everything was read
+                ratio_checked = True
+            # the guard counts distinct records: only reads in a source's first pass
+            first_read = self.mixer.passes[s] == 0
             record, problems = self.sources[s].read(i)
             if problems:
-                self.guard.bad_sample(problems)
-                if self.guard.bad <= self.guard.keep:
-                    self.log(f"skipped invalid sample ({self.guard.bad}): " + "; ".join(map(str, problems)))
+                if first_read:
+                    self.guard.bad_sample(problems)
+                    if self.guard.bad <= self.guard.keep:
+                        self.log(f"skipped invalid sample ({self.guard.bad}): " + "; ".join(map(str, problems)))
                 bad_in_a_row += 1
                 if bad_in_a_row > self.epoch_size:
                     raise UserError("no valid training records: every record read in a full pass was invalid; "
                                     "run `erniekit-doc data check` on the training files")
                 continue
             bad_in_a_row = 0
-            self.guard.ok()
+            if first_read:
+                self.guard.ok()
             yield record
 
     def state_dict(self) -> Dict[str, Any]:
