@@ -238,7 +238,10 @@ def _type_name(tp) -> str:
 
 
 def _show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value) if not isinstance(value, (bool, type(None))) else json.dumps(value)
+    """A value as the user would write it: strings quoted, true/false/null in YAML spelling."""
+    if isinstance(value, (str, bool)) or value is None:
+        return json.dumps(value, ensure_ascii=False)
+    return repr(value)
 
 
 class _BadValue(Exception):

@@ -227,3 +227,12 @@ def test_shipped_examples_are_valid_and_stats_work(tmp_path, capsys):
     assert stats["images"] == stats["records"] - 1
     assert stats["tasks"]["OCR:"] == 13 + 4 + 5
     assert stats["image_height"]["min"] >= 30 and png.stat().st_size > 1000
+
+
+def test_data_check_missing_file_and_directory(tmp_path, capsys):
+    missing = tmp_path / "nope.jsonl"
+    assert main(["data", "check", str(missing), str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{missing}: data file not found" in out
+    assert f"{tmp_path}: is a directory; give the JSONL file inside it" in out
+    assert f"{missing}: unreadable" in out

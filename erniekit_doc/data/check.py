@@ -6,12 +6,14 @@ the same code training uses, so what `data check` accepts is what training reads
 
 from __future__ import annotations
 
+import io
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from erniekit_doc.data.records import Problem, Record, RecordOptions, validate_record
+from erniekit_doc.data.records import Problem, Record, RecordOptions, decode_base64_image, validate_record
 from erniekit_doc.data.sources import iter_file
 
 
@@ -127,14 +129,12 @@ class Stats:
 def _image_size(ref, max_pixels: int) -> Optional[Tuple[int, int]]:
     """Width and height from the image header only (no full decode)."""
     from PIL import Image
-    import io
 
     try:
         if ref.kind == "path":
             with Image.open(ref.path) as img:
                 return img.size
         if ref.kind == "base64":
-            from erniekit_doc.data.records import decode_base64_image
             with Image.open(io.BytesIO(decode_base64_image(ref.url))) as img:
                 return img.size
     except Exception:
@@ -165,15 +165,10 @@ def format_stats_table(stats: Dict) -> str:
     lines += ["", f"{'task prompt':<44}{'records':>10}{'share':>8}"]
     total = max(1, stats["records"])
     for task, n in list(stats["tasks"].items())[:15]:
-        lines.append(f"{json_str(task):<44}{n:>10,}{n / total:>8.1%}")
+        lines.append(f"{json.dumps(task, ensure_ascii=False):<44}{n:>10,}{n / total:>8.1%}")
     if len(stats["tasks"]) > 15:
         lines.append(f"... {len(stats['tasks']) - 15} more distinct prompts")
     return "\n".join(lines)
-
-
-def json_str(s: str) -> str:
-    import json
-    return json.dumps(s, ensure_ascii=False)
 
 
 def save_histogram(stats: Stats, path: str) -> None:

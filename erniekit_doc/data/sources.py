@@ -189,6 +189,8 @@ class DataSource:
         self._index_problems: List[Problem] = []
         self._spool: Optional[str] = None
         self._image_cache: Dict[str, Any] = {}
+        self._fh = None
+        self._fh_pid = None  # reopen after fork (data-loader workers must not share a file position)
 
     def _build_index(self) -> None:
         problem = _file_problem(self.path)
@@ -212,8 +214,16 @@ class DataSource:
                     self._lines.append(lineno)
 
     def __del__(self):
+        if getattr(self, "_fh", None) is not None:
+            self._fh.close()
         if getattr(self, "_spool", None) and os.path.exists(self._spool):
             os.unlink(self._spool)
+
+    def _handle(self):
+        if self._fh is None or self._fh_pid != os.getpid():
+            self._fh = open(self._spool or self.path, "rb")
+            self._fh_pid = os.getpid()
+        return self._fh
 
     def __len__(self) -> int:
         if self._offsets is None:
@@ -234,9 +244,9 @@ class DataSource:
         """Record i -> (Record, []) or (None, problems)."""
         len(self)
         line = self._lines[i]
-        with open(self._spool or self.path, "rb") as f:
-            f.seek(self._offsets[i])
-            raw = f.readline().rstrip(b"\r\n")
+        f = self._handle()
+        f.seek(self._offsets[i])
+        raw = f.readline().rstrip(b"\r\n")
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         obj, problem = decode_line(raw, self.path, line)
