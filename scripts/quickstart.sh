@@ -21,7 +21,7 @@ erniekit-doc data stats $DATA --histogram "$OUT/data_stats.png"
 echo; echo "== 3. resolve the PaddleOCR-VL SFT recipe with command-line overrides"
 erniekit-doc config show configs/paddleocr_vl_sft.yaml \
   train_dataset_path=examples/data/ocr_lines.jsonl max_steps=100 learning_rate=1e-4 > "$OUT/resolved_config.yaml"
-echo "resolved config written to $OUT/resolved_config.yaml ($(wc -l < "$OUT/resolved_config.yaml") keys)"
+echo "resolved config written to $OUT/resolved_config.yaml ($(wc -l < "$OUT/resolved_config.yaml") lines)"
 
 echo; echo "== 4. a typo in a key is an error, not silently ignored"
 if erniekit-doc config show configs/paddleocr_vl_sft.yaml learing_rate=1e-4; then

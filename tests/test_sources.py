@@ -236,3 +236,15 @@ def test_data_check_missing_file_and_directory(tmp_path, capsys):
     assert f"{missing}: data file not found" in out
     assert f"{tmp_path}: is a directory; give the JSONL file inside it" in out
     assert f"{missing}: unreadable" in out
+
+
+def test_epoch_size_follows_num_samples_each_epoch_with_several_sources(tmp_path):
+    a = write_lines(tmp_path / "a.jsonl", [good("a")] * 3)
+    b = write_lines(tmp_path / "b.jsonl", [good("b")] * 5)
+    model = tmp_path / "m"
+    model.mkdir()
+    base = [f"train_dataset_path={a},{b}", f"model_name_or_path={model}"]
+    assert RecordStream(load_config(None, base)).epoch_size == 8
+    assert RecordStream(load_config(None, base + ["num_samples_each_epoch=100"])).epoch_size == 100
+    one = [f"train_dataset_path={a}", f"model_name_or_path={model}", "num_samples_each_epoch=100"]
+    assert RecordStream(load_config(None, one)).epoch_size == 3

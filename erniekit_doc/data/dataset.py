@@ -46,9 +46,14 @@ class RecordStream:
         self.mixer = MixedSource([len(s) for s in self.sources], cfg.train_dataset_prob, cfg.seed)
         self.guard = BadSampleGuard(cfg.on_bad_sample, cfg.max_bad_sample_ratio)
         self.log = log
+        self.num_samples_each_epoch = cfg.num_samples_each_epoch
 
     @property
     def epoch_size(self) -> int:
+        """Samples per epoch: one pass of a single source; with several sources
+        num_samples_each_epoch draws (ERNIEKit's meaning), or the sum of their sizes when 0."""
+        if len(self.sources) > 1 and self.num_samples_each_epoch > 0:
+            return self.num_samples_each_epoch
         return sum(len(s) for s in self.sources)
 
     def __iter__(self) -> Iterator[Record]:
@@ -67,7 +72,7 @@ class RecordStream:
                     if self.guard.bad <= self.guard.keep:
                         self.log(f"skipped invalid sample ({self.guard.bad}): " + "; ".join(map(str, problems)))
                 bad_in_a_row += 1
-                if bad_in_a_row > self.epoch_size:
+                if bad_in_a_row > sum(len(src) for src in self.sources):
                     raise UserError("no valid training records: every record read in a full pass was invalid; "
                                     "run `erniekit-doc data check` on the training files")
                 continue
