@@ -8,7 +8,8 @@ padding. Two paths compute the same thing:
 * GPU: ``paddle.nn.functional.flashmask_attention`` with column-wise
   ``startend_row_indices`` derived from the same ids (``flashmask_row_indices``), which
   never materialises the [seq, seq] mask. ``dense_mask_from_row_indices`` turns those
-  indices back into a dense mask so the tests check the GPU encoding on CPU.
+  indices back into a dense mask so the tests check the GPU encoding on CPU. The
+  flashmask kernel itself is GPU-only and is not exercised by this project's CPU tests.
 
 Shapes follow Paddle's flash-attention convention: q [B, L, H, D], k/v [B, L, H_kv, D]
 with H a multiple of H_kv (grouped-query attention).
