@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+import numpy as np
 import paddle
 import paddle.nn.functional as F
 
@@ -59,8 +60,6 @@ def flashmask_row_indices(segment_ids: paddle.Tensor, causal: bool) -> paddle.Te
     """
     seg = segment_ids.astype("int64").numpy()
     B, L = seg.shape
-    import numpy as np
-
     lts = np.zeros((B, L), dtype="int32")
     ute = np.zeros((B, L), dtype="int32")
     for b in range(B):
@@ -79,8 +78,6 @@ def flashmask_row_indices(segment_ids: paddle.Tensor, causal: bool) -> paddle.Te
 def dense_mask_from_row_indices(row_indices: paddle.Tensor, causal: bool) -> paddle.Tensor:
     """Inverse view of ``flashmask_row_indices`` as a dense [B, 1, L, L] allowed-mask (for tests)."""
     idx = row_indices.numpy()
-    import numpy as np
-
     B, _, L, _ = idx.shape
     rows = np.arange(L)[:, None]
     cols = np.arange(L)[None, :]
